@@ -403,8 +403,19 @@ class HcEncounter(models.Model):
         """
         batch_size = batch_size or self.env.company.hc_billing_batch_size or 100
         domain = [("state", "=", "ready"), ("billing_error", "=", False)]
-        candidates = self.search(domain, limit=batch_size, order="date_of_service, id")
-        encounters = candidates._hc_lock(skip_locked=True)
+        # Claim a batch in one statement: concurrent runs get disjoint batches.
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM hc_encounter
+             WHERE state = 'ready' AND billing_error IS NULL
+             ORDER BY date_of_service, id
+             LIMIT %s
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            [batch_size],
+        )
+        encounters = self.browse([row[0] for row in self.env.cr.fetchall()])
         done = 0
         for encounter in encounters:
             if encounter.state == "ready" and not encounter.invoice_id:

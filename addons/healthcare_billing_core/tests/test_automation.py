@@ -33,8 +33,9 @@ class TestAutomation(HealthcareBillingCommon):
     def test_scheduled_action_bills_ready_encounters_in_batches(self):
         cron = self.env.ref("healthcare_billing_core.cron_bill_ready_encounters")
         self.assertTrue(cron.active)
-        Encounter = self.env["hc.encounter"]
-        # Demo encounters of other companies may be ready too: bill only ours in this test.
+        # The Scheduled Action runs as the superuser, across companies; demo
+        # encounters may be ready too: set them aside to count only ours.
+        Encounter = self.env["hc.encounter"].sudo()
         Encounter.search([("state", "=", "ready")]).write({"state": "draft"})
         ready = Encounter.browse([self._create_encounter().id for _i in range(3)])
         ready.action_ready()
@@ -50,7 +51,7 @@ class TestAutomation(HealthcareBillingCommon):
         self.assertEqual(Encounter._cron_bill_ready_encounters(batch_size=2), 0)
 
     def test_scheduled_action_runs_as_cron(self):
-        Encounter = self.env["hc.encounter"]
+        Encounter = self.env["hc.encounter"].sudo()
         Encounter.search([("state", "=", "ready")]).write({"state": "draft"})
         encounter = self._create_encounter()
         encounter.action_ready()
