@@ -183,7 +183,7 @@ class HcEncounter(models.Model):
             for encounter in self:
                 encounter._hc_check_transition(vals["state"])
         locked_fields = {"patient_id", "facility_id", "date_of_service", "coverage_id", "company_id"}
-        if locked_fields & set(vals) and not self.env.context.get("hc_allow_invoiced_write"):
+        if locked_fields & set(vals):
             invoiced = self.filtered(lambda enc: enc.state == "invoiced")
             if invoiced:
                 raise UserError(
