@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from ..domains import in_force_domain, overlap_domain
+
 PRIORITIES = [("1", "Primary"), ("2", "Secondary"), ("3", "Tertiary")]
 
 
@@ -69,12 +71,8 @@ class HcCoverage(models.Model):
                 ("patient_id", "=", coverage.patient_id.id),
                 ("company_id", "=", coverage.company_id.id),
                 ("priority", "=", coverage.priority),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", coverage.date_from),
+                *overlap_domain(coverage.date_from, coverage.date_to),
             ]
-            if coverage.date_to:
-                domain.append(("date_from", "<=", coverage.date_to))
             other = self.search(domain, limit=1)
             if other:
                 raise ValidationError(
@@ -88,12 +86,7 @@ class HcCoverage(models.Model):
 
     @api.model
     def _hc_in_force_domain(self, patient, on_date):
-        return expression.AND(
-            [
-                [("patient_id", "=", patient.id), ("date_from", "<=", on_date)],
-                ["|", ("date_to", "=", False), ("date_to", ">=", on_date)],
-            ]
-        )
+        return [("patient_id", "=", patient.id), *in_force_domain(on_date)]
 
     @api.model
     def _hc_in_force(self, patient, on_date, priority=None):

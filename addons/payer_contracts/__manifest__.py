@@ -1,0 +1,21 @@
+{
+    "name": "Healthcare Payer Contracts",
+    "summary": "Payer contracts, fee schedules and the pricing engine of healthcare invoices",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Healthcare",
+    "license": "LGPL-3",
+    "author": "healthcare-billing",
+    "website": "https://github.com/healthcare-billing/healthcare-billing",
+    "development_status": "Alpha",
+    "maintainers": ["healthcare-billing"],
+    "depends": ["healthcare_billing_core"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/payer_contracts_security.xml",
+        "views/hc_payer_contract_views.xml",
+        "views/account_move_views.xml",
+        "views/payer_contracts_menus.xml",
+    ],
+    "demo": ["demo/payer_contracts_demo.xml"],
+    "installable": True,
+}

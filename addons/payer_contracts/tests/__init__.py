@@ -1,0 +1,2 @@
+from . import test_contract
+from . import test_invoice_pricing
