@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/payer_contracts_security.xml",
         "views/hc_payer_contract_views.xml",
+        "wizards/hc_price_override_views.xml",
         "views/account_move_views.xml",
         "views/payer_contracts_menus.xml",
     ],

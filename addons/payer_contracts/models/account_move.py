@@ -46,6 +46,34 @@ class AccountMove(models.Model):
             else:
                 move.hc_patient_responsibility = 0.0
 
+    def action_hc_reprice(self):
+        """Price the draft invoices of encounters again with the contract in force now."""
+        for move in self:
+            if move.state != "draft" or not move.hc_encounter_id:
+                raise UserError(_("Only draft invoices created from encounters can be re-priced."))
+            encounter = move.hc_encounter_id
+            lines = move.invoice_line_ids.filtered("hc_encounter_line_id")
+            priced = encounter._hc_price_lines(lines.hc_encounter_line_id)
+            move.hc_contract_id = encounter._hc_contract()
+            for line in lines:
+                vals = {
+                    "hc_expected_amount": 0.0,
+                    "hc_fee_line_id": False,
+                    "hc_pricing_method": False,
+                    "hc_pricing_exception": False,
+                    "hc_price_overridden": False,
+                    **priced[line.hc_encounter_line_id],
+                }
+                line.with_context(hc_pricing=True).write(vals)
+            self.env["hc.audit.log"]._hc_log(
+                move, "invoice.repriced", {"exception": move.hc_pricing_exception, "expected": move.hc_expected_total}
+            )
+        return True
+
+    def _hc_after_price_override(self, line):
+        """Hook called after a supervisor overrides a price (approvals will hold the invoice)."""
+        return True
+
     def _post(self, soft=True):
         blocked = self.filtered("hc_pricing_exception")
         if blocked:

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import float_compare
 
 
 class AccountMoveLine(models.Model):
@@ -26,3 +27,34 @@ class AccountMoveLine(models.Model):
     hc_pricing_exception = fields.Char(
         string="Pricing Exception", copy=False, help="Why the contract gives no rate for this line."
     )
+    hc_price_overridden = fields.Boolean(
+        string="Price Overridden", copy=False, help="The price was changed by hand after contract pricing."
+    )
+
+    def _hc_is_contract_priced(self):
+        return bool(self.move_id.hc_contract_id and self.hc_encounter_line_id)
+
+    def write(self, vals):
+        if "price_unit" not in vals or self.env.context.get("hc_pricing"):
+            return super().write(vals)
+        changed = self.filtered(
+            lambda line: (
+                line._hc_is_contract_priced()
+                and float_compare(line.price_unit, vals["price_unit"], precision_digits=6) != 0
+            )
+        )
+        old_prices = {line.id: line.price_unit for line in changed}
+        result = super().write(vals)
+        for line in changed:
+            line.hc_price_overridden = True
+            self.env["hc.audit.log"]._hc_log(
+                line.move_id,
+                "price.manual_change",
+                {
+                    "line_id": line.id,
+                    "code": line.hc_encounter_line_id.code,
+                    "old": old_prices[line.id],
+                    "new": line.price_unit,
+                },
+            )
+        return result

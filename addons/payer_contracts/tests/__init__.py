@@ -1,2 +1,3 @@
 from . import test_contract
 from . import test_invoice_pricing
+from . import test_override

@@ -1,0 +1,1 @@
+from . import hc_price_override
