@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/payer_contracts_security.xml",
+        "data/ir_cron_data.xml",
         "views/hc_payer_contract_views.xml",
         "wizards/hc_price_override_views.xml",
         "views/account_move_views.xml",

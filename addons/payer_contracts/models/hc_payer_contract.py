@@ -70,6 +70,14 @@ class HcPayerContract(models.Model):
         comodel_name="hc.fee.schedule.line", inverse_name="contract_id", string="Fee Schedule", copy=True
     )
     line_count = fields.Integer(compute="_compute_line_count")
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Contract Manager",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Receives the reminder activity 30 days before the contract ends.",
+    )
+    expiry_reminder_sent = fields.Boolean(copy=False, readonly=True)
 
     @api.depends("line_ids")
     def _compute_line_count(self):
@@ -147,6 +155,38 @@ class HcPayerContract(models.Model):
             "res_id": renewal.id,
             "view_mode": "form",
         }
+
+    @api.model
+    def _cron_expire_contracts(self, reminder_days=30):
+        """Scheduled Action: expire ended contracts, remind of those ending soon."""
+        today = fields.Date.context_today(self)
+        ended = self.search([("state", "=", "active"), ("date_to", "<", today)])
+        for contract in ended:
+            contract.state = "expired"
+            contract.message_post(body=_("The contract ended on %(date)s and is now expired.", date=contract.date_to))
+        if ended:
+            self.env["hc.audit.log"]._hc_log(ended, "contract.expired")
+        ending = self.search(
+            [
+                ("state", "=", "active"),
+                ("expiry_reminder_sent", "=", False),
+                ("date_to", ">=", today),
+                ("date_to", "<=", today + relativedelta(days=reminder_days)),
+            ]
+        )
+        for contract in ending:
+            contract.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=contract.date_to,
+                summary=_(
+                    "Contract %(name)s ends on %(date)s: renew or renegotiate",
+                    name=contract.name,
+                    date=contract.date_to,
+                ),
+                user_id=(contract.user_id or self.env.ref("base.user_admin")).id,
+            )
+        ending.expiry_reminder_sent = True
+        return len(ended), len(ending)
 
     @api.model
     def _hc_find_contract(self, payer, facility, on_date, company):
