@@ -62,7 +62,16 @@ class HcFeeScheduleLine(models.Model):
             for key in ("code", "modifier"):
                 if vals.get(key):
                     vals[key] = vals[key].strip().upper()
+            if vals.get("code") and not vals.get("product_id"):
+                # Imported schedules name codes: link the lab's service when it has one.
+                vals["product_id"] = self._hc_service_for_code(vals["code"]).id
         return super().create(vals_list)
+
+    @api.model
+    def _hc_service_for_code(self, code):
+        return self.env["product.product"].search(
+            [("hc_service_code", "=", code), ("company_id", "in", [False, self.env.company.id])], limit=1
+        )
 
     def _hc_fee_rule(self):
         self.ensure_one()
