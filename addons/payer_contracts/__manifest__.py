@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "views/hc_payer_contract_views.xml",
         "wizards/hc_price_override_views.xml",
+        "wizards/hc_price_simulator_views.xml",
         "views/account_move_views.xml",
         "views/payer_contracts_menus.xml",
     ],

@@ -1,1 +1,2 @@
 from . import hc_price_override
+from . import hc_price_simulator
