@@ -65,7 +65,19 @@ class HcFeeScheduleLine(models.Model):
             if vals.get("code") and not vals.get("product_id"):
                 # Imported schedules name codes: link the lab's service when it has one.
                 vals["product_id"] = self._hc_service_for_code(vals["code"]).id
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        self.env.registry.clear_cache()  # cached price indexes
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     @api.model
     def _hc_service_for_code(self, code):

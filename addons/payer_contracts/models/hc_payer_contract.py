@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import ormcache
 
 from odoo.addons.healthcare_billing_core.domains import in_force_domain, overlap_domain
 
@@ -89,6 +90,12 @@ class HcPayerContract(models.Model):
         for contract in self:
             if contract.date_to and contract.date_to < contract.date_from:
                 raise ValidationError(_("A contract cannot end before it starts."))
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"unlisted_method", "unlisted_percent", "company_id", "line_ids"} & set(vals):
+            self.env.registry.clear_cache()
+        return result
 
     @api.constrains("unlisted_percent", "coinsurance_percent")
     def _check_percentages(self):
@@ -203,8 +210,22 @@ class HcPayerContract(models.Model):
         return contracts.sorted(lambda c: not c.facility_id)[:1]
 
     def _hc_price_index(self):
-        """The pricing engine's index of this contract's terms."""
+        """The pricing engine's index of this contract's terms, built once and cached.
+
+        The cache is cleared whenever a contract or a fee schedule line changes,
+        so pricing an invoice costs dictionary lookups, not a read of the whole
+        fee schedule.
+        """
         self.ensure_one()
+        return self._hc_price_index_cached(self.id)
+
+    @api.model
+    @ormcache("contract_id")
+    def _hc_price_index_cached(self, contract_id):
+        contract = self.sudo().browse(contract_id)
+        return contract._hc_build_price_index()
+
+    def _hc_build_price_index(self):
         terms = ContractTerms(
             rules=tuple(line._hc_fee_rule() for line in self.line_ids),
             unlisted_method=self.unlisted_method,
