@@ -16,6 +16,7 @@
         "views/hc_payer_contract_views.xml",
         "wizards/hc_price_override_views.xml",
         "wizards/hc_price_simulator_views.xml",
+        "wizards/hc_contract_simulation_views.xml",
         "views/account_move_views.xml",
         "views/payer_contracts_menus.xml",
     ],

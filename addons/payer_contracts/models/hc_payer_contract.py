@@ -141,6 +141,19 @@ class HcPayerContract(models.Model):
         self.filtered(lambda c: c.state == "cancelled").write({"state": "draft"})
         return True
 
+    def action_simulate_change(self):
+        """Show what this contract would change on the open draft invoices it would price."""
+        self.ensure_one()
+        simulation = self.env["hc.contract.simulation"]._hc_simulate(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Contract Change Simulation"),
+            "res_model": "hc.contract.simulation",
+            "res_id": simulation.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_renew(self):
         """Copy this contract with its fee schedule into a new draft period."""
         self.ensure_one()
