@@ -367,6 +367,10 @@ class HcEncounter(models.Model):
         ``payer_contracts`` overrides this with the contract price.
         """
         self.ensure_one()
+        return self._hc_price_lines_at_charges(lines)
+
+    def _hc_price_lines_at_charges(self, lines):
+        """The core's prices of ``lines``: their charge amounts, before any contract."""
         return {line: line._hc_charge_vals(line.charge_amount) for line in lines}
 
     def _hc_auto_bill(self):

@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo.fields import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -27,6 +28,17 @@ class HealthcareBillingCommon(AccountTestInvoicingCommon):
         cls.cbc = cls._create_service("85027", "Complete blood count", 31.08)
         cls.cmp = cls._create_service("80047", "Comprehensive metabolic panel", 42.24)
         cls.draw = cls._create_service("36416", "Venipuncture", 36.36)
+
+    @classmethod
+    def _create_user(cls, login, group):
+        """A user of the test company with one role, e.g. ``group_hc_clerk``."""
+        return new_test_user(
+            cls.env,
+            login,
+            groups=f"healthcare_billing_core.{group}" if "." not in group else group,
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
 
     @classmethod
     def _create_payer(cls, name, code, payer_class):

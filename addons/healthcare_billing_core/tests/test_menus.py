@@ -1,4 +1,4 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import HealthcareBillingCommon
 
@@ -7,13 +7,7 @@ from .common import HealthcareBillingCommon
 class TestMenus(HealthcareBillingCommon):
     def test_every_menu_opens_for_a_clerk(self):
         """Each Healthcare Billing menu a clerk sees loads its action and views."""
-        clerk = new_test_user(
-            self.env,
-            "hc_menu_clerk",
-            groups="healthcare_billing_core.group_hc_clerk",
-            company_id=self.company.id,
-            company_ids=self.company.ids,
-        )
+        clerk = self._create_user("hc_menu_clerk", "group_hc_clerk")
         env = self.env(user=clerk)
         root = self.env.ref("healthcare_billing_core.menu_hc_root")
         menus = env["ir.ui.menu"].search([("id", "child_of", root.id), ("action", "!=", False)])

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import HealthcareBillingCommon
 
@@ -9,15 +9,10 @@ class TestSecurity(HealthcareBillingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        common = {"company_id": cls.company.id, "company_ids": cls.company.ids}
-        cls.clerk = new_test_user(cls.env, "hc_clerk", groups="healthcare_billing_core.group_hc_clerk", **common)
-        cls.supervisor = new_test_user(
-            cls.env, "hc_supervisor", groups="healthcare_billing_core.group_hc_supervisor", **common
-        )
-        cls.integration = new_test_user(
-            cls.env, "hc_integration", groups="healthcare_billing_core.group_hc_integration", **common
-        )
-        cls.plain_user = new_test_user(cls.env, "hc_plain", groups="base.group_user", **common)
+        cls.clerk = cls._create_user("hc_clerk", "group_hc_clerk")
+        cls.supervisor = cls._create_user("hc_supervisor", "group_hc_supervisor")
+        cls.integration = cls._create_user("hc_integration", "group_hc_integration")
+        cls.plain_user = cls._create_user("hc_plain", "base.group_user")
 
     def test_roles_imply_each_other(self):
         self.assertTrue(self.supervisor.has_group("healthcare_billing_core.group_hc_clerk"))

@@ -30,10 +30,6 @@ class HcEncounter(models.Model):
             return priced
         return self._hc_price_lines_with(contract, lines, priced)
 
-    def _hc_price_lines_base(self, lines):
-        """The core's prices of ``lines`` (charges), before any contract."""
-        return {line: line._hc_charge_vals(line.charge_amount) for line in lines}
-
     def _hc_price_lines_with(self, contract, lines, priced):
         """Price ``lines`` with ``contract`` on top of the core's ``priced`` values."""
         index = contract._hc_price_index()

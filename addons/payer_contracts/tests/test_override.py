@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import PayerContractsCommon
 
@@ -9,11 +9,8 @@ class TestOverride(PayerContractsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        common = {"company_id": cls.company.id, "company_ids": cls.company.ids}
-        cls.clerk = new_test_user(cls.env, "pc_clerk", groups="healthcare_billing_core.group_hc_clerk", **common)
-        cls.supervisor = new_test_user(
-            cls.env, "pc_supervisor", groups="healthcare_billing_core.group_hc_supervisor", **common
-        )
+        cls.clerk = cls._create_user("pc_clerk", "group_hc_clerk")
+        cls.supervisor = cls._create_user("pc_supervisor", "group_hc_supervisor")
 
     def _exception_invoice(self):
         invoice = self._invoice(lines=[{"product_id": self.cmp.id}, {"product_id": self.cbc.id}])

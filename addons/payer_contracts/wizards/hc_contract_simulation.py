@@ -46,7 +46,7 @@ class HcContractSimulation(models.TransientModel):
             encounter = invoice.hc_encounter_id
             enc_lines = invoice.invoice_line_ids.hc_encounter_line_id
             priced = encounter._hc_price_lines_with(
-                contract, enc_lines, encounter.browse()._hc_price_lines_base(enc_lines)
+                contract, enc_lines, encounter.browse()._hc_price_lines_at_charges(enc_lines)
             )
             new_expected = sum(vals.get("hc_expected_amount", 0.0) for vals in priced.values())
             new_total = sum(vals["quantity"] * vals["price_unit"] for vals in priced.values())
