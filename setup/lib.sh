@@ -18,7 +18,7 @@ set -euo pipefail
 HC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HC_LOCAL="$HC_ROOT/.local"
 PYTHON="${PYTHON:-python3}"
-HC_ADDONS=(healthcare_billing_core payer_contracts)
+HC_ADDONS=(healthcare_billing_core payer_contracts charge_capture_api)
 HC_ODOO_UPSTREAM="https://github.com/odoo/odoo.git"
 HC_STARTED_CLUSTER=""
 

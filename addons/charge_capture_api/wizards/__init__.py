@@ -1,0 +1,2 @@
+from . import hc_api_client_secret
+from . import hc_inbound_event_ignore
