@@ -676,9 +676,10 @@ class HcInboundEvent(models.Model):
             "encounter_id": invoice.hc_encounter_id.id,
         }
         if not float_is_zero(unapplied, precision_rounding=currency.rounding):
+            excess = f"{unapplied:.2f}"
             vals["result_message"] = _(
                 "%(excess)s %(currency)s above the open balance is left as an unapplied customer credit.",
-                excess=f"{unapplied:.2f}",
+                excess=excess,
                 currency=currency.name,
             )
         elif float_compare(amount, residual, precision_rounding=currency.rounding) < 0:
