@@ -83,7 +83,10 @@ def openapi_document(server_url=""):
                         ),
                         "400": _error("Malformed JSON, or the Idempotency-Key header is missing or invalid."),
                         "401": _UNAUTHORIZED,
-                        "403": _error("The client may not send this event type, or for this facility."),
+                        "403": _error(
+                            "The client may not send this event type, or for this facility, or its technical user "
+                            "lacks the rights the event needs."
+                        ),
                         "409": _error(
                             "The Idempotency-Key was used with another body, or the event_id (or payment_id) "
                             "was already received under another key."

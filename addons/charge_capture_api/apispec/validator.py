@@ -15,7 +15,7 @@ their exact decimal value.
 import datetime
 import json
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -46,6 +46,8 @@ def parse_json(raw):
         raise JsonError(f"Malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}.") from error
     except RecursionError as error:
         raise JsonError("The JSON is nested too deeply.") from error
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise JsonError(f"The JSON cannot be read: {error}.") from error
 
 
 def join_path(path, key):
@@ -68,7 +70,7 @@ def _is_type(value, expected):
     if expected == "boolean":
         return isinstance(value, bool)
     if expected == "integer":
-        return is_number(value) and Decimal(value) == Decimal(value).to_integral_value()
+        return isinstance(value, int) and not isinstance(value, bool)
     if expected == "number":
         return is_number(value)
     if expected == "null":
@@ -96,6 +98,17 @@ _FORMATS = {
     "date": (parse_date, "must be a date (YYYY-MM-DD)"),
     "date-time": (parse_datetime, "must be a date and time with an offset (ISO 8601, e.g. 2025-01-31T08:30:00Z)"),
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _is_multiple(number, step):
+    try:
+        quotient = number / step
+        return quotient == quotient.to_integral_value()
+    except (InvalidOperation, OverflowError):
+        return False
 
 
 def _resolve(schema, root):
@@ -130,6 +143,8 @@ def _validate(value, schema, root, path, errors):
     if "enum" in schema and value not in schema["enum"]:
         return error("must be one of: " + ", ".join(str(item) for item in schema["enum"]))
     if isinstance(value, str):
+        if _CONTROL.search(value):
+            return error("must not contain control characters")
         if "minLength" in schema and len(value) < schema["minLength"]:
             return error(
                 "must not be empty"
@@ -144,17 +159,19 @@ def _validate(value, schema, root, path, errors):
             parser, message = _FORMATS[schema["format"]]
             try:
                 parser(value)
-            except ValueError:
+            except (ValueError, OverflowError):
                 return error(message)
     if is_number(value):
         number = Decimal(value)
+        if number and not -12 <= number.adjusted() <= 15:
+            return error("is out of range")
         if "minimum" in schema and number < Decimal(str(schema["minimum"])):
             return error(f"must be at least {schema['minimum']}")
         if "exclusiveMinimum" in schema and number <= Decimal(str(schema["exclusiveMinimum"])):
             return error(f"must be greater than {schema['exclusiveMinimum']}")
         if "maximum" in schema and number > Decimal(str(schema["maximum"])):
             return error(f"must be at most {schema['maximum']}")
-        if "multipleOf" in schema and number % Decimal(str(schema["multipleOf"])) != 0:
+        if "multipleOf" in schema and not _is_multiple(number, Decimal(str(schema["multipleOf"]))):
             return error(f"must be a multiple of {schema['multipleOf']}")
     if isinstance(value, list):
         if "minItems" in schema and len(value) < schema["minItems"]:

@@ -12,17 +12,21 @@ import re
 import time
 
 import psycopg2
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID, _, http
 from odoo.http import request
 
-from ..apispec import BASE_PATH, MAX_BODY_BYTES, JsonError, openapi_document, parse_json
+from ..apispec import BASE_PATH, MAX_BODY_BYTES, SCHEMAS, JsonError, openapi_document, parse_json
 from ..exceptions import ApiError
+from ..models.hc_api_client import _secret_box
 from ..signing import SecretKeyError, SignatureError, check_timestamp, signature_matches
 
 _logger = logging.getLogger(__name__)
 
 SIGNATURE_RE = re.compile(r"v1=[0-9a-f]{64}")
+PUBLIC_ID_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+EVENT_ID_RE = re.compile(SCHEMAS["ChargeCreated"]["properties"]["event_id"]["pattern"])
 IDEMPOTENCY_KEY_RE = re.compile(r"[\x21-\x7e]{1,128}")
 # Compared when the client is unknown, so that the answer takes as long.
 _DUMMY_SECRET = "unknown-client-secret-for-constant-time-comparison"
@@ -90,8 +94,11 @@ class HealthcareApiController(http.Controller):
         length = httprequest.content_length
         if length is not None and length > MAX_BODY_BYTES:
             raise ApiError(413, "body_too_large", _("The body is larger than %(max)s bytes.", max=MAX_BODY_BYTES))
-        raw = httprequest.get_data(cache=True)
-        if len(raw) > MAX_BODY_BYTES:
+        try:
+            raw = httprequest.get_data(cache=True)
+        except RequestEntityTooLarge:  # a chunked body without Content-Length
+            raw = None
+        if raw is None or len(raw) > MAX_BODY_BYTES:
             raise ApiError(413, "body_too_large", _("The body is larger than %(max)s bytes.", max=MAX_BODY_BYTES))
         client = self._authenticate(env, raw)
         if httprequest.mimetype != "application/json":
@@ -119,6 +126,8 @@ class HealthcareApiController(http.Controller):
 
     def _get_event(self, env, event_id):
         client = self._authenticate(env, b"")
+        if not EVENT_ID_RE.fullmatch(event_id):
+            raise ApiError(404, "not_found", _("This client sent no event with this id."), {"event_id": event_id})
         event = env["hc.inbound.event"].search([("client_id", "=", client.id), ("event_id", "=", event_id)], limit=1)
         if not event:
             raise ApiError(404, "not_found", _("This client sent no event with this id."), {"event_id": event_id})
@@ -134,6 +143,8 @@ class HealthcareApiController(http.Controller):
     def _authenticate(self, env, raw_body):
         """Check the signature headers; return the client or raise a 401/429 ``ApiError``."""
         headers = request.httprequest.headers
+        # Without the key no secret can be checked: say so the same way for every client.
+        _secret_box()
         public_id = headers.get("X-HC-Client")
         if not public_id:
             raise ApiError(401, "unauthorized", _("The X-HC-Client header is missing."), {"check": "client"})
@@ -152,7 +163,9 @@ class HealthcareApiController(http.Controller):
                 _("The X-HC-Signature header must be v1= followed by 64 lowercase hexadecimal digits."),
                 {"check": "signature"},
             )
-        client = env["hc.api.client"].search([("public_id", "=", public_id[:64]), ("active", "=", True)], limit=1)
+        client = env["hc.api.client"]
+        if PUBLIC_ID_RE.fullmatch(public_id):
+            client = client.search([("public_id", "=", public_id), ("active", "=", True)], limit=1)
         path = request.httprequest.path
         query = request.httprequest.query_string
         if client:

@@ -2,6 +2,9 @@ import datetime
 import logging
 import os
 import secrets
+import time
+
+import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -284,16 +287,25 @@ class HcApiClient(models.Model):
             return 0
         now = now or fields.Datetime.now()
         window = now.replace(second=0, microsecond=0)
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                """
-                INSERT INTO hc_api_rate_window (client_id, window_start, hits) VALUES (%s, %s, 1)
-                ON CONFLICT (client_id, window_start) DO UPDATE SET hits = hc_api_rate_window.hits + 1
-                RETURNING hits
-                """,
-                [self.id, window],
-            )
-            hits = cr.fetchone()[0]
+        for attempt in range(5):
+            try:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(
+                        """
+                        INSERT INTO hc_api_rate_window (client_id, window_start, hits) VALUES (%s, %s, 1)
+                        ON CONFLICT (client_id, window_start) DO UPDATE SET hits = hc_api_rate_window.hits + 1
+                        RETURNING hits
+                        """,
+                        [self.id, window],
+                        log_exceptions=False,
+                    )
+                    hits = cr.fetchone()[0]
+                break
+            except psycopg2.errors.SerializationFailure:
+                # Two requests of the client counted at once: count again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
         if hits > self.rate_limit:
             return max(1, RATE_WINDOW_SECONDS - (now - window).seconds)
         return 0

@@ -4,9 +4,12 @@ import hashlib
 import json
 import logging
 import threading
+from decimal import Decimal
+
+import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.healthcare_billing_core.codes import is_valid_npi, parse_diagnosis_codes
@@ -29,6 +32,12 @@ _VALIDATION_ROOT = openapi_document()
 
 def request_hash(raw_body):
     return hashlib.sha256(raw_body).hexdigest()
+
+
+def _json_number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
 
 
 def _write_changes(record, vals):
@@ -108,10 +117,14 @@ class HcInboundEvent(models.Model):
     billing_exception_id = fields.Many2one(comodel_name="hc.billing.exception", readonly=True)
     result_message = fields.Char(readonly=True, help="What processing did, e.g. the unapplied part of a payment.")
     ignore_reason = fields.Text(readonly=True)
+    payment_ref = fields.Char(
+        string="Gateway Payment ID", readonly=True, help="The payment_id of a payment.received event."
+    )
 
     _sql_constraints = [
         ("idempotency_key_uniq", "unique(client_id, idempotency_key)", "This idempotency key was already used."),
         ("event_id_uniq", "unique(client_id, event_id)", "This event ID was already received from this client."),
+        ("payment_ref_uniq", "unique(client_id, payment_ref)", "This payment was already received from this client."),
     ]
 
     @api.depends("payload", "response_body")
@@ -145,12 +158,17 @@ class HcInboundEvent(models.Model):
             replay = self._hc_replay(client, idempotency_key, digest)
             if replay:
                 return replay
+            if payload.get("payment_id") and not self.search_count(
+                [("client_id", "=", client.id), ("event_id", "=", payload["event_id"])], limit=1
+            ):
+                raise self._hc_duplicate_payment(payload)
             raise ApiError(
                 409,
                 "duplicate_event",
                 _("Event %(event)s was already received under another idempotency key.", event=payload["event_id"]),
                 {"path": "event_id", "event_id": payload["event_id"]},
             )
+        event.facility_id = self.env["hc.facility"]._hc_find_by_code(payload["facility"]["code"], client.company_id)
         if client.processing_mode == "deferred":
             self.env.ref("charge_capture_api.cron_process_inbound_events")._trigger()
         else:
@@ -205,13 +223,17 @@ class HcInboundEvent(models.Model):
         """
         self.env.flush_all()
         occurred_at = parse_datetime(payload["occurred_at"])
+        # Not logged on failure: the statement carries the payload (patient data).
+        # A concurrent duplicate committed after this transaction's snapshot makes
+        # it fail with a serialization error: Odoo then retries the request, which
+        # finds and replays the first one.
         self.env.cr.execute(
             """
             INSERT INTO hc_inbound_event (
                 client_id, company_id, event_id, event_type, idempotency_key, request_hash, payload,
-                state, attempts, received_at, occurred_at, source_system,
+                state, attempts, received_at, occurred_at, source_system, payment_ref,
                 create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, 'queued', 0, now() AT TIME ZONE 'UTC', %s, %s,
+            VALUES (%s, %s, %s, %s, %s, %s, %s, 'queued', 0, now() AT TIME ZONE 'UTC', %s, %s, %s,
                     %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
             ON CONFLICT DO NOTHING
             RETURNING id
@@ -223,12 +245,14 @@ class HcInboundEvent(models.Model):
                 payload["event_type"],
                 idempotency_key,
                 digest,
-                json.dumps(payload, default=str),
+                json.dumps(payload, default=_json_number),
                 occurred_at,
                 payload["source_system"],
+                payload.get("payment_id"),
                 self.env.uid,
                 self.env.uid,
             ],
+            log_exceptions=False,
         )
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
@@ -244,7 +268,15 @@ class HcInboundEvent(models.Model):
         if not facility:
             errors.append({"path": "facility.code", "message": _("Unknown facility.")})
         checker = getattr(self, "_hc_check_" + payload["event_type"].replace(".", "_"))
-        conflict = checker(env, client, facility, payload, errors)
+        try:
+            conflict = checker(env, client, facility, payload, errors)
+        except AccessError as error:
+            raise ApiError(
+                403,
+                "technical_user_forbidden",
+                _("The client's technical user may not read the records this event needs."),
+                {"user": client.user_id.login},
+            ) from error
         if errors:
             raise ApiError(422, "invalid_event", _("The event is not valid."), errors)
         if conflict:
@@ -274,6 +306,7 @@ class HcInboundEvent(models.Model):
             errors.append(
                 {"path": "encounter.diagnosis_codes", "message": _("%(code)s is not an ICD-10-CM code.", code=code)}
             )
+        self._hc_check_encounter_facility(self._hc_find_encounter(env, client, payload), facility, errors)
         if parse_date(encounter["date_of_service"]) > today:
             errors.append({"path": "encounter.date_of_service", "message": _("Must not be in the future.")})
         seen = set()
@@ -302,10 +335,35 @@ class HcInboundEvent(models.Model):
             limit=1,
         )
 
+    def _hc_check_encounter_facility(self, encounter, facility, errors):
+        """An event names its facility: it may only touch that facility's encounters."""
+        if encounter and facility and encounter.facility_id != facility:
+            errors.append({"path": "encounter.external_id", "message": _("The encounter is at another facility.")})
+            return False
+        return True
+
+    def _hc_pending_charge(self, client, payload):
+        """True when a charge.created for this encounter is stored but not processed yet."""
+        self.env.cr.execute(
+            """
+            SELECT 1 FROM hc_inbound_event
+             WHERE client_id = %s AND event_type = 'charge.created' AND state IN ('queued', 'failed')
+               AND source_system = %s AND payload -> 'encounter' ->> 'external_id' = %s
+             LIMIT 1
+            """,
+            [client.id, payload["source_system"], payload["encounter"]["external_id"]],
+        )
+        return bool(self.env.cr.fetchone())
+
     def _hc_check_charge_cancelled(self, env, client, facility, payload, errors):
         encounter = self._hc_find_encounter(env, client, payload)
+        if self._hc_pending_charge(client, payload):
+            # Follows charges still in the queue: checked when it is processed.
+            return None
         if not encounter:
             errors.append({"path": "encounter.external_id", "message": _("Unknown encounter for this source system.")})
+            return None
+        if not self._hc_check_encounter_facility(encounter, facility, errors):
             return None
         known = set(encounter.line_ids.mapped("external_line_id"))
         for index, line_id in enumerate(payload["line_ids"]):
@@ -315,6 +373,10 @@ class HcInboundEvent(models.Model):
 
     def _hc_check_encounter_completed(self, env, client, facility, payload, errors):
         encounter = self._hc_find_encounter(env, client, payload)
+        if self._hc_pending_charge(client, payload):
+            return None
+        if not self._hc_check_encounter_facility(encounter, facility, errors):
+            return None
         if not encounter:
             errors.append({"path": "encounter.external_id", "message": _("Unknown encounter for this source system.")})
         elif encounter.state == "cancelled":
@@ -323,8 +385,12 @@ class HcInboundEvent(models.Model):
             errors.append({"path": "encounter.external_id", "message": _("The encounter has no service to bill.")})
         return None
 
-    def _hc_find_invoice(self, env, client, payload):
-        domain = [("company_id", "=", client.company_id.id), ("move_type", "=", "out_invoice")]
+    def _hc_find_invoice(self, env, client, payload, facility):
+        domain = [
+            ("company_id", "=", client.company_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("hc_encounter_id.facility_id", "=", facility.id),
+        ]
         if payload.get("claim_number"):
             domain.append(("hc_claim_number", "=", payload["claim_number"]))
         else:
@@ -333,7 +399,7 @@ class HcInboundEvent(models.Model):
 
     def _hc_check_payment_received(self, env, client, facility, payload, errors):
         path = "claim_number" if payload.get("claim_number") else "invoice_number"
-        invoice = self._hc_find_invoice(env, client, payload)
+        invoice = self._hc_find_invoice(env, client, payload, facility)
         if not invoice:
             errors.append({"path": path, "message": _("Unknown invoice.")})
         elif invoice.state != "posted":
@@ -344,6 +410,19 @@ class HcInboundEvent(models.Model):
             )
         elif invoice.payment_state in ("paid", "in_payment", "reversed"):
             errors.append({"path": path, "message": _("The invoice has no open balance.")})
+        else:
+            amount = Decimal(payload["amount"])
+            if amount != amount.quantize(Decimal(1).scaleb(-invoice.currency_id.decimal_places)):
+                errors.append(
+                    {
+                        "path": "amount",
+                        "message": _(
+                            "%(currency)s amounts have %(digits)s decimals.",
+                            currency=invoice.currency_id.name,
+                            digits=invoice.currency_id.decimal_places,
+                        ),
+                    }
+                )
         if not client._hc_payment_journal():
             errors.append({"path": "(client)", "message": _("The client has no payment journal configured.")})
         if (
@@ -353,13 +432,16 @@ class HcInboundEvent(models.Model):
                 [("hc_api_client_id", "=", client.id), ("hc_external_payment_id", "=", payload["payment_id"])], limit=1
             )
         ):
-            return ApiError(
-                409,
-                "duplicate_payment",
-                _("Payment %(payment)s was already received from this client.", payment=payload["payment_id"]),
-                {"path": "payment_id"},
-            )
+            return self._hc_duplicate_payment(payload)
         return None
+
+    def _hc_duplicate_payment(self, payload):
+        return ApiError(
+            409,
+            "duplicate_payment",
+            _("Payment %(payment)s was already received from this client.", payment=payload["payment_id"]),
+            {"path": "payment_id"},
+        )
 
     # ------------------------------------------------------------------
     # Processing
@@ -393,7 +475,13 @@ class HcInboundEvent(models.Model):
 
     def _hc_record_failure(self, error):
         self.ensure_one()
-        message = str(error.args[0]) if isinstance(error, UserError) and error.args else str(error) or repr(error)
+        if isinstance(error, psycopg2.Error):
+            # The first line names the constraint; the details may quote patient data.
+            message = _("Database error: %(error)s", error=(str(error).splitlines() or [type(error).__name__])[0])
+        elif isinstance(error, UserError) and error.args:
+            message = str(error.args[0])
+        else:
+            message = str(error) or repr(error)
         client = self.client_id
         vals = {"last_error": message[:2000]}
         if self.attempts >= client.max_attempts:
@@ -428,8 +516,10 @@ class HcInboundEvent(models.Model):
                     attempts=self.attempts,
                 ),
             )
+        status = self._hc_status_body()
+        status.pop("last_error")  # may be shown to other subscribers: no free text
         self.env["hc.webhook.subscription"]._hc_notify(
-            "event.dead", self.client_id, {"event": self._hc_status_body()}, client=self.client_id
+            "event.dead", self.client_id, {"event": status}, client=self.client_id
         )
 
     def _hc_process(self):
@@ -456,6 +546,7 @@ class HcInboundEvent(models.Model):
         for coverage in payload.get("coverages", []):
             self._hc_upsert_coverage(client, patient, coverage, date_of_service)
         encounter = self._hc_find_encounter(self.env, client, payload)
+        self._hc_require_facility(encounter, facility)
         provider = self._hc_upsert_provider(encounter_data.get("ordering_provider"))
         diagnosis = ", ".join(parse_diagnosis_codes(", ".join(encounter_data.get("diagnosis_codes", [])))[0])
         encounter_vals = {
@@ -485,7 +576,7 @@ class HcInboundEvent(models.Model):
                 _(
                     "Encounter %(name)s is %(state)s: new charges cannot be added to it.",
                     name=encounter.name,
-                    state=encounter.state,
+                    state=dict(encounter._fields["state"]._description_selection(self.env))[encounter.state],
                 )
             )
         line_vals = []
@@ -514,6 +605,10 @@ class HcInboundEvent(models.Model):
             lambda line: line.external_line_id in {c["line_id"] for c in payload["charges"]}
         )
         return {"patient_id": patient.id, "encounter_id": encounter.id, "encounter_line_ids": [(6, 0, lines.ids)]}
+
+    def _hc_require_facility(self, encounter, facility):
+        if encounter and encounter.facility_id != facility:
+            raise UserError(_("Encounter %(name)s is at another facility.", name=encounter.name))
 
     def _hc_upsert_patient(self, facility, data):
         identifiers = {(item["type"], item["value"]) for item in data["identifiers"]}
@@ -594,6 +689,7 @@ class HcInboundEvent(models.Model):
         encounter = self._hc_find_encounter(self.env, client, payload)
         if not encounter:
             raise UserError(_("Unknown encounter %(ref)s.", ref=payload["encounter"]["external_id"]))
+        self._hc_require_facility(encounter, facility)
         lines = encounter.line_ids.filtered(lambda line: line.external_line_id in set(payload["line_ids"]))
         vals = {
             "patient_id": encounter.patient_id.id,
@@ -628,6 +724,7 @@ class HcInboundEvent(models.Model):
         encounter = self._hc_find_encounter(self.env, client, payload)
         if not encounter:
             raise UserError(_("Unknown encounter %(ref)s.", ref=payload["encounter"]["external_id"]))
+        self._hc_require_facility(encounter, facility)
         if encounter.state == "draft":
             encounter.action_ready()
         return {
@@ -638,7 +735,7 @@ class HcInboundEvent(models.Model):
 
     # payment.received -------------------------------------------------------
     def _hc_process_payment_received(self, client, facility, payload):
-        invoice = self._hc_find_invoice(self.env, client, payload)
+        invoice = self._hc_find_invoice(self.env, client, payload, facility)
         if not invoice or invoice.state != "posted":
             raise UserError(_("The invoice of this payment is not found or not posted."))
         currency = invoice.currency_id
@@ -676,7 +773,7 @@ class HcInboundEvent(models.Model):
             "encounter_id": invoice.hc_encounter_id.id,
         }
         if not float_is_zero(unapplied, precision_rounding=currency.rounding):
-            excess = f"{unapplied:.2f}"
+            excess = f"{unapplied:.{currency.decimal_places}f}"
             vals["result_message"] = _(
                 "%(excess)s %(currency)s above the open balance is left as an unapplied customer credit.",
                 excess=excess,
@@ -731,7 +828,7 @@ class HcInboundEvent(models.Model):
             unapplied = sum(
                 payment.move_id.line_ids.filtered(
                     lambda line: line.account_id.account_type == "asset_receivable"
-                ).mapped("amount_residual")
+                ).mapped("amount_residual_currency")
             )
             refs["payment"] = {
                 "id": payment.id,
@@ -788,7 +885,16 @@ class HcInboundEvent(models.Model):
             [fields.Datetime.now(), batch_size],
         )
         events = self.browse([row[0] for row in self.env.cr.fetchall()])
-        processed = events._hc_run()
+        # Each event is its own unit: commit after each one (not in tests), so that a
+        # batch cut by the time limit keeps what it did, and lock it again first.
+        auto_commit = not self.env.registry.in_test_mode()
+        processed = self.browse()
+        for event in events:
+            if auto_commit and not event._hc_lock_again():
+                continue
+            processed |= event._hc_run()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # one event, one unit (cron only)
         remaining = self.search_count(
             [
                 "|",
@@ -801,6 +907,13 @@ class HcInboundEvent(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
         _logger.info("Inbound events: %s run, %s processed, %s due", len(events), len(processed), remaining)
         return processed
+
+    def _hc_lock_again(self):
+        self.ensure_one()
+        self.env.cr.execute("SELECT id FROM hc_inbound_event WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [self.id])
+        locked = bool(self.env.cr.fetchone())
+        self.invalidate_recordset()
+        return locked
 
     def action_replay(self):
         """Button: process failed or dead events again now (safe: processing is idempotent)."""

@@ -9,7 +9,7 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..signing import sign
+from ..signing import SecretKeyError, sign
 
 _logger = logging.getLogger(__name__)
 
@@ -75,28 +75,14 @@ class HcWebhookDelivery(models.Model):
         client = self.subscription_id.client_id
         body = json.dumps(self._hc_body(), separators=(",", ":"), sort_keys=True).encode()
         timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": "healthcare-billing-notifications/1.0",
-            "X-HC-Client": client.public_id,
-            "X-HC-Timestamp": timestamp,
-            "X-HC-Signature": sign(client._hc_signing_secret(), timestamp, body),
-            "X-HC-Delivery": self.delivery_uuid,
-            "X-HC-Event": self.event_type,
-        }
         self.attempts += 1
         status, answer = 0, ""
         try:
-            response = requests.post(
-                self.subscription_id.url,
-                data=body,
-                headers=headers,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-                allow_redirects=False,
-            )
-            status, answer = response.status_code, response.text[:1000]
-        except requests.RequestException as error:
-            answer = f"{type(error).__name__}: {error}"[:1000]
+            secret = client._hc_signing_secret()
+        except (UserError, SecretKeyError) as error:
+            secret, answer = None, _("Not sent: %(error)s", error=error)
+        if secret:
+            status, answer = self._hc_post(client, secret, timestamp, body)
         vals = {"last_status": status, "last_answer": answer}
         if 200 <= status < 300:
             vals.update(state="delivered", delivered_at=fields.Datetime.now(), next_attempt_at=False)
@@ -116,6 +102,29 @@ class HcWebhookDelivery(models.Model):
         )
         return self.state == "delivered"
 
+    def _hc_post(self, client, secret, timestamp, body):
+        """POST the signed body; return (HTTP status or 0, answer or error text)."""
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "healthcare-billing-notifications/1.0",
+            "X-HC-Client": client.public_id,
+            "X-HC-Timestamp": timestamp,
+            "X-HC-Signature": sign(secret, timestamp, body),
+            "X-HC-Delivery": self.delivery_uuid,
+            "X-HC-Event": self.event_type,
+        }
+        try:
+            response = requests.post(
+                self.subscription_id.url,
+                data=body,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                allow_redirects=False,
+            )
+        except requests.RequestException as error:
+            return 0, f"{type(error).__name__}: {error}"[:1000]
+        return response.status_code, response.text[:1000]
+
     @api.model
     def _cron_deliver(self, batch_size=50):
         """Send the pending deliveries that are due (SKIP LOCKED: concurrent runs never send one twice)."""
@@ -132,9 +141,23 @@ class HcWebhookDelivery(models.Model):
         )
         # Deliveries are the Scheduled Action's own bookkeeping.
         deliveries = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        # Commit after each delivery (not in tests): a batch cut by the time limit
+        # keeps the attempts it made; each row is locked again after a commit.
+        auto_commit = not self.env.registry.in_test_mode()
         delivered = 0
         for delivery in deliveries:
+            if auto_commit:
+                self.env.cr.execute(
+                    "SELECT id FROM hc_webhook_delivery WHERE id = %s AND state = 'pending' "
+                    "FOR NO KEY UPDATE SKIP LOCKED",
+                    [delivery.id],
+                )
+                if not self.env.cr.fetchone():
+                    continue
+                delivery.invalidate_recordset()
             delivered += delivery._hc_send()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # one delivery, one unit (cron only)
         remaining = self.search_count([("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now())])
         self.env["ir.cron"]._notify_progress(done=len(deliveries), remaining=remaining)
         return delivered

@@ -318,8 +318,9 @@ class TestApiQueue(ChargeCaptureCommon):
         )
         body = self.assertApiResponse(self._post(late, key="key-3"), 202)
         self.assertEqual((body["state"], body["attempts"]), ("failed", 1))
-        self.assertIn("new charges cannot be added", body["last_error"])
+        self.assertIn("is Invoiced: new charges cannot be added", body["last_error"])
         event = self._events().filtered(lambda ev: ev.event_id == "EVT-3")
+        self.assertEqual(event.facility_id, self.facility)
         first_delay = event.next_attempt_at - fields.Datetime.now()
         self.assertAlmostEqual(first_delay.total_seconds(), 60, delta=10)
         # Not due yet: the Scheduled Action leaves it.
@@ -382,26 +383,21 @@ class TestApiQueue(ChargeCaptureCommon):
         self.assertEqual(event.state, "ignored")
         self.assertFalse(self.env["hc.encounter"].search([("external_id", "=", "ACC-1")]))
 
-    @mute_logger(EVENT_LOGGER)
-    def test_technical_user_rights_apply_to_processing(self):
-        # Without the Integration role the technical user cannot create encounters: the event
-        # fails with an access error (no 5xx, nothing half-created), then succeeds once fixed.
+    def test_events_are_processed_with_the_technical_users_rights(self):
+        # Without the Integration role the technical user cannot read encounters:
+        # the request is refused (403) and nothing is stored; once fixed, the same
+        # request succeeds and its records are created by the technical user.
         integration = self.env.ref("healthcare_billing_core.group_hc_integration")
         self.tech_user.groups_id = [(3, integration.id)]
         self.env.flush_all()
         before = self._record_counts()
-        body = self.assertApiResponse(self._post(self._charge_event()), 202)
-        self.assertEqual(body["state"], "failed")
-        after = self._record_counts()
-        self.assertEqual(after["hc.inbound.event"], before["hc.inbound.event"] + 1)
-        self.assertEqual(
-            {k: v for k, v in after.items() if k != "hc.inbound.event"},
-            {k: v for k, v in before.items() if k != "hc.inbound.event"},
-        )
+        self.assertApiError(self._post(self._charge_event()), 403, "technical_user_forbidden")
+        self.assertEqual(self._record_counts(), before)
         self.tech_user.groups_id = [(4, integration.id)]
-        event = self._events()
-        event.action_replay()
-        self.assertEqual(event.state, "processed")
+        body = self.assertApiResponse(self._post(self._charge_event()), 201)
+        encounter = self.env["hc.encounter"].browse(body["references"]["encounter"]["id"])
+        self.assertEqual(encounter.create_uid, self.tech_user)
+        self.assertEqual(encounter.line_ids.create_uid, self.tech_user)
 
     def test_technical_user_cannot_read_secrets_or_delete_records(self):
         client = self.api_client.with_user(self.tech_user)
@@ -468,3 +464,91 @@ class TestApiCrashSafety(ChargeCaptureCommon):
             body = self._post(self._charge_event()).json()
         self.assertEqual(body["state"], "failed")
         self.assertFalse([line for line in captured.output if "MRN-SECRET" in line], captured.output)
+
+
+@tagged("post_install", "-at_install")
+class TestApiReviewedEdges(ChargeCaptureCommon):
+    def test_an_event_only_touches_encounters_of_its_facility(self):
+        self._post(self._charge_event())
+        other = self.env["hc.facility"].create({"code": "OTHER", "name": "Other lab"})
+        client, secret = self._create_client("Other lab LIS")
+        client.facility_ids = other
+        before = self._record_counts()
+        for event_type, extra in (("charge.cancelled", {"line_ids": ["L1"]}), ("encounter.completed", {})):
+            body = dict(self._encounter_event(event_type, f"X-{event_type}", **extra), facility={"code": "OTHER"})
+            error = self.assertApiError(
+                self._post(body, key=event_type, client=client, secret=secret), 422, "invalid_event"
+            )
+            self.assertEqual(error["details"][0]["path"], "encounter.external_id")
+        moved = self._charge_event("X-3", facility={"code": "OTHER"})
+        error = self.assertApiError(self._post(moved, key="x3", client=client, secret=secret), 422, "invalid_event")
+        self.assertIn("encounter.external_id", [item["path"] for item in error["details"]])
+        self.assertEqual(self._record_counts(), before)
+        encounter = self.env["hc.encounter"].search([("external_id", "=", "ACC-1")])
+        self.assertEqual((encounter.facility_id, encounter.state), (self.facility, "draft"))
+
+    def test_control_characters_huge_numbers_and_bad_dates_are_refused_cleanly(self):
+        before = self._record_counts()
+        body = self._charge_event(source_system="LIS\u0000")
+        error = self.assertApiError(self._post(body, key="k1"), 422, "invalid_event")
+        self.assertEqual(
+            error["details"][0], {"path": "source_system", "message": "must not contain control characters"}
+        )
+        self.assertApiError(self._post(None, raw=b'{"units": 1' + b"0" * 5000 + b"}", key="k2"), 400, "malformed_json")
+        body = self._charge_event(occurred_at="0001-01-01T00:00:00+01:00")
+        self.assertApiError(self._post(body, key="k3"), 422, "invalid_event")
+        body = self._charge_event()
+        body["coverages"][0]["priority"] = 1.0
+        error = self.assertApiError(self._post(body, key="k4"), 422, "invalid_event")
+        self.assertEqual(error["details"][0]["path"], "coverages[0].priority")
+        body = self._charge_event()
+        body["charges"][0]["units"] = 1e-300
+        self.assertApiError(self._post(body, key="k5"), 422, "invalid_event")
+        self.assertApiError(self._get("/events/bad'id"), 404, "not_found")
+        self.assertEqual(self._record_counts(), before)
+
+    def test_deferred_follow_up_events_wait_for_their_charges(self):
+        self.company.hc_auto_billing = False
+        self.api_client.processing_mode = "deferred"
+        self.assertEqual(self._post(self._charge_event()).status_code, 202)
+        completed = self._post(self._encounter_event("encounter.completed", "EVT-2"), key="key-2")
+        self.assertEqual((completed.status_code, completed.json()["state"]), (202, "queued"))
+        self.env["hc.inbound.event"]._cron_process_events()
+        self.assertEqual(set(self._events().mapped("state")), {"processed"})
+        encounter = self.env["hc.encounter"].search([("external_id", "=", "ACC-1")])
+        self.assertEqual(encounter.state, "ready")
+        # Without pending charges, an unknown encounter is still refused.
+        error = self.assertApiError(
+            self._post(self._encounter_event("encounter.completed", "EVT-3", accession="NOPE"), key="key-3"),
+            422,
+            "invalid_event",
+        )
+        self.assertEqual(error["details"][0]["path"], "encounter.external_id")
+
+    def test_a_delivery_that_cannot_be_signed_does_not_block_the_others(self):
+        client, _secret = self._create_client("No secret yet")
+        client.sudo().secret_encrypted = False
+        types = self.env["hc.api.event.type"].search([("direction", "=", "outbound")])
+        subscriptions = self.env["hc.webhook.subscription"].create(
+            [
+                {
+                    "client_id": client.id,
+                    "url": "http://127.0.0.1:9/a",
+                    "event_type_ids": [(6, 0, types.ids)],
+                    "scope": "company",
+                },
+                {
+                    "client_id": self.api_client.id,
+                    "url": "http://127.0.0.1:9/b",
+                    "event_type_ids": [(6, 0, types.ids)],
+                    "scope": "company",
+                },
+            ]
+        )
+        self.env["hc.webhook.subscription"]._hc_notify("claim.denied", self.company, {"x": 1})
+        self.env["hc.webhook.delivery"]._cron_deliver()
+        unsigned, signed = (subscriptions[0].delivery_ids, subscriptions[1].delivery_ids)
+        self.assertEqual((unsigned.attempts, unsigned.state), (1, "pending"))
+        self.assertIn("Not sent", unsigned.last_answer)
+        self.assertEqual(signed.attempts, 1)
+        self.assertIn("ConnectionError", signed.last_answer)
