@@ -28,7 +28,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
-from odoo_server import charge_event, create_client, running_server, signed_post
+from odoo_server import charge_event, create_client, create_integration_user, running_server, signed_post
 
 
 def percentile(values, fraction):
@@ -67,20 +67,10 @@ def run_concurrently(work, items, concurrency):
 def integrator_user(registry):
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
-    login, password = f"bench-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    password = uuid.uuid4().hex
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        company = env.ref("base.main_company")
-        user = env["res.users"].create(
-            {
-                "name": "Benchmark integrator",
-                "login": login,
-                "password": password,
-                "company_id": company.id,
-                "company_ids": [(6, 0, company.ids)],
-                "groups_id": [(6, 0, env.ref("healthcare_billing_core.group_hc_integration").ids)],
-            }
-        )
+        user = create_integration_user(env, "Benchmark integrator", password)
         facility = env.ref("healthcare_billing_core.demo_facility_lab").id
         payer = env.ref("healthcare_billing_core.payer_commercial").id
         products = {

@@ -66,20 +66,27 @@ def running_server(database, rc, workers=2, logfile=None):
             process.kill()
 
 
+def create_integration_user(env, name, password=None):
+    """A user of the main company with only the Integration role."""
+    company = env.ref("base.main_company")
+    vals = {
+        "name": name,
+        "login": f"api-{uuid.uuid4().hex[:10]}",
+        "company_id": company.id,
+        "company_ids": [(6, 0, company.ids)],
+        "groups_id": [(6, 0, env.ref("healthcare_billing_core.group_hc_integration").ids)],
+    }
+    if password:
+        vals["password"] = password
+    return env["res.users"].create(vals)
+
+
 def create_client(registry, name, mode="immediate", rate_limit=0):
     """A committed API client of the main company with every event type; returns (public_id, secret)."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = env.ref("base.main_company")
-        user = env["res.users"].create(
-            {
-                "name": f"{name} technical user",
-                "login": f"api-{uuid.uuid4().hex[:10]}",
-                "company_id": company.id,
-                "company_ids": [(6, 0, company.ids)],
-                "groups_id": [(6, 0, env.ref("healthcare_billing_core.group_hc_integration").ids)],
-            }
-        )
+        user = create_integration_user(env, f"{name} technical user")
         client = env["hc.api.client"].create(
             {
                 "name": name,

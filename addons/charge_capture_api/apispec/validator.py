@@ -111,7 +111,8 @@ def _is_multiple(number, step):
         return False
 
 
-def _resolve(schema, root):
+def resolve(schema, root):
+    """Follow the $ref of ``schema`` within the document ``root``."""
     ref = schema.get("$ref")
     while ref:
         name = ref.rsplit("/", 1)[-1]
@@ -128,7 +129,7 @@ def validate(value, schema, root=None, path=""):
 
 
 def _validate(value, schema, root, path, errors):
-    schema = _resolve(schema, root)
+    schema = resolve(schema, root)
     where = path or "(body)"
 
     def error(message):

@@ -19,7 +19,10 @@ class AccountMove(models.Model):
 
     def _hc_notify(self, event_type, extra=None):
         """Queue the notification ``event_type`` (e.g. ``claim.denied``) about these claims."""
-        for move in self.filtered("hc_encounter_id"):
+        claims = self.filtered("hc_encounter_id")
+        if not claims or not self.env["hc.webhook.subscription"]._hc_has_subscribers(event_type):
+            return
+        for move in claims:
             data = {"invoice": move._hc_notification_ref(), "encounter": move.hc_encounter_id._hc_notification_ref()}
             data.update(extra or {})
             self.env["hc.webhook.subscription"]._hc_notify(

@@ -1,5 +1,4 @@
 import contextlib
-import datetime
 import hashlib
 import json
 import logging
@@ -14,7 +13,8 @@ from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.healthcare_billing_core.codes import is_valid_npi, parse_diagnosis_codes
 
-from ..apispec import BASE_PATH, SCHEMAS, event_schema, openapi_document, parse_date, parse_datetime, validate
+from ..apispec import BASE_PATH, EVENT_TYPES, event_schema, openapi_document, parse_date, parse_datetime, validate
+from ..backoff import next_attempt
 from ..exceptions import ApiError
 
 _logger = logging.getLogger(__name__)
@@ -26,7 +26,6 @@ STATES = [
     ("dead", "Dead"),
     ("ignored", "Ignored"),
 ]
-MAX_BACKOFF_SECONDS = 6 * 3600
 _VALIDATION_ROOT = openapi_document()
 
 
@@ -152,7 +151,7 @@ class HcInboundEvent(models.Model):
         errors = validate(payload, event_schema(), _VALIDATION_ROOT)
         if errors:
             raise ApiError(422, "invalid_event", _("The event is not valid."), errors)
-        self._hc_check_semantics(client, payload)
+        facility = self._hc_check_semantics(client, payload)
         event = self._hc_insert(client, idempotency_key, digest, payload)
         if not event:
             replay = self._hc_replay(client, idempotency_key, digest)
@@ -168,7 +167,7 @@ class HcInboundEvent(models.Model):
                 _("Event %(event)s was already received under another idempotency key.", event=payload["event_id"]),
                 {"path": "event_id", "event_id": payload["event_id"]},
             )
-        event.facility_id = self.env["hc.facility"]._hc_find_by_code(payload["facility"]["code"], client.company_id)
+        event.facility_id = facility
         if client.processing_mode == "deferred":
             self.env.ref("charge_capture_api.cron_process_inbound_events")._trigger()
         else:
@@ -196,7 +195,7 @@ class HcInboundEvent(models.Model):
         if not isinstance(payload, dict):
             return
         event_type = payload.get("event_type")
-        if isinstance(event_type, str) and event_type in SCHEMAS["Event"]["discriminator"]["mapping"]:
+        if isinstance(event_type, str) and event_type in EVENT_TYPES:
             if not client._hc_allows_event_type(event_type):
                 raise ApiError(
                     403,
@@ -281,6 +280,7 @@ class HcInboundEvent(models.Model):
             raise ApiError(422, "invalid_event", _("The event is not valid."), errors)
         if conflict:
             raise conflict
+        return facility
 
     def _hc_check_charge_created(self, env, client, facility, payload, errors):
         patient = payload["patient"]
@@ -355,15 +355,26 @@ class HcInboundEvent(models.Model):
         )
         return bool(self.env.cr.fetchone())
 
-    def _hc_check_charge_cancelled(self, env, client, facility, payload, errors):
-        encounter = self._hc_find_encounter(env, client, payload)
+    def _hc_check_referenced_encounter(self, env, client, facility, payload, errors):
+        """The encounter an event refers to, or None when there is nothing more to check.
+
+        An event that follows a charge.created still in the queue is checked
+        when it is processed; an unknown encounter or one at another facility
+        is an error.
+        """
         if self._hc_pending_charge(client, payload):
-            # Follows charges still in the queue: checked when it is processed.
             return None
+        encounter = self._hc_find_encounter(env, client, payload)
         if not encounter:
             errors.append({"path": "encounter.external_id", "message": _("Unknown encounter for this source system.")})
             return None
         if not self._hc_check_encounter_facility(encounter, facility, errors):
+            return None
+        return encounter
+
+    def _hc_check_charge_cancelled(self, env, client, facility, payload, errors):
+        encounter = self._hc_check_referenced_encounter(env, client, facility, payload, errors)
+        if not encounter:
             return None
         known = set(encounter.line_ids.mapped("external_line_id"))
         for index, line_id in enumerate(payload["line_ids"]):
@@ -372,14 +383,10 @@ class HcInboundEvent(models.Model):
         return None
 
     def _hc_check_encounter_completed(self, env, client, facility, payload, errors):
-        encounter = self._hc_find_encounter(env, client, payload)
-        if self._hc_pending_charge(client, payload):
-            return None
-        if not self._hc_check_encounter_facility(encounter, facility, errors):
-            return None
+        encounter = self._hc_check_referenced_encounter(env, client, facility, payload, errors)
         if not encounter:
-            errors.append({"path": "encounter.external_id", "message": _("Unknown encounter for this source system.")})
-        elif encounter.state == "cancelled":
+            return None
+        if encounter.state == "cancelled":
             errors.append({"path": "encounter.external_id", "message": _("The encounter is cancelled.")})
         elif encounter.state == "draft" and not encounter.line_ids.filtered(lambda line: not line.cancelled):
             errors.append({"path": "encounter.external_id", "message": _("The encounter has no service to bill.")})
@@ -487,8 +494,10 @@ class HcInboundEvent(models.Model):
         if self.attempts >= client.max_attempts:
             vals.update(state="dead", next_attempt_at=False)
         else:
-            delay = min(client.retry_base_seconds * 2 ** (self.attempts - 1), MAX_BACKOFF_SECONDS)
-            vals.update(state="failed", next_attempt_at=fields.Datetime.now() + datetime.timedelta(seconds=delay))
+            vals.update(
+                state="failed",
+                next_attempt_at=next_attempt(fields.Datetime.now(), client.retry_base_seconds, self.attempts),
+            )
         self.write(vals)
         _logger.warning(
             "Event %s (%s) failed at attempt %s/%s: %s",
@@ -660,11 +669,7 @@ class HcInboundEvent(models.Model):
         )
         vals = {"priority": str(data["priority"]), "group_number": data.get("group_number") or False}
         if coverage:
-            changed = {key: value for key, value in vals.items() if coverage[key] != value}
-            if coverage.date_from > date_of_service:
-                changed["date_from"] = date_of_service
-            if changed:
-                coverage.write(changed)
+            _write_changes(coverage, {**vals, "date_from": min(coverage.date_from, date_of_service)})
             return coverage
         return self.env["hc.coverage"].create(
             {
@@ -685,11 +690,16 @@ class HcInboundEvent(models.Model):
         return provider or Partner.create({"name": data["name"], "hc_is_provider": True, "hc_npi": data["npi"]})
 
     # charge.cancelled -------------------------------------------------------
-    def _hc_process_charge_cancelled(self, client, facility, payload):
+    def _hc_get_encounter(self, client, facility, payload):
+        """The encounter an event refers to, at its facility; a UserError otherwise (retried)."""
         encounter = self._hc_find_encounter(self.env, client, payload)
         if not encounter:
             raise UserError(_("Unknown encounter %(ref)s.", ref=payload["encounter"]["external_id"]))
         self._hc_require_facility(encounter, facility)
+        return encounter
+
+    def _hc_process_charge_cancelled(self, client, facility, payload):
+        encounter = self._hc_get_encounter(client, facility, payload)
         lines = encounter.line_ids.filtered(lambda line: line.external_line_id in set(payload["line_ids"]))
         vals = {
             "patient_id": encounter.patient_id.id,
@@ -721,10 +731,7 @@ class HcInboundEvent(models.Model):
 
     # encounter.completed ----------------------------------------------------
     def _hc_process_encounter_completed(self, client, facility, payload):
-        encounter = self._hc_find_encounter(self.env, client, payload)
-        if not encounter:
-            raise UserError(_("Unknown encounter %(ref)s.", ref=payload["encounter"]["external_id"]))
-        self._hc_require_facility(encounter, facility)
+        encounter = self._hc_get_encounter(client, facility, payload)
         if encounter.state == "draft":
             encounter.action_ready()
         return {

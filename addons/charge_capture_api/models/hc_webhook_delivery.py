@@ -1,4 +1,3 @@
-import datetime
 import json
 import logging
 import time
@@ -9,13 +8,13 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..backoff import next_attempt
 from ..signing import SecretKeyError, sign
 
 _logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 10
-MAX_BACKOFF_SECONDS = 6 * 3600
 
 
 class HcWebhookDelivery(models.Model):
@@ -89,8 +88,9 @@ class HcWebhookDelivery(models.Model):
         elif self.attempts >= self.subscription_id.max_attempts:
             vals.update(state="failed", next_attempt_at=False)
         else:
-            delay = min(self.subscription_id.retry_base_seconds * 2 ** (self.attempts - 1), MAX_BACKOFF_SECONDS)
-            vals["next_attempt_at"] = fields.Datetime.now() + datetime.timedelta(seconds=delay)
+            vals["next_attempt_at"] = next_attempt(
+                fields.Datetime.now(), self.subscription_id.retry_base_seconds, self.attempts
+            )
         self.write(vals)
         _logger.info(
             "Notification delivery %s (%s) attempt %s: HTTP %s, %s",

@@ -50,6 +50,15 @@ class HcWebhookSubscription(models.Model):
                 raise ValidationError(_("There must be at least one attempt and a positive retry delay."))
 
     @api.model
+    def _hc_has_subscribers(self, event_type):
+        """One query telling whether anybody listens to ``event_type`` (hot paths ask first)."""
+        return bool(
+            self.sudo().search_count(
+                [("event_type_ids.code", "=", event_type), ("client_id.active", "=", True)], limit=1
+            )
+        )
+
+    @api.model
     def _hc_notify(self, event_type, company_or_client, data, client=None):
         """Queue the notification ``event_type`` for every matching subscription.
 

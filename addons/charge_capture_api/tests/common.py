@@ -46,20 +46,37 @@ class ChargeCaptureCommon(HealthcareBillingCommon, HttpCase):
     # ------------------------------------------------------------------
     # HTTP
     # ------------------------------------------------------------------
-    def _request(self, method, path, raw=b"", headers=None, client=None, secret=None, timestamp=None, sign_it=True):
+    def _request(
+        self,
+        method,
+        path,
+        raw=b"",
+        headers=None,
+        client=None,
+        secret=None,
+        timestamp=None,
+        sign_it=True,
+        signed_as=None,
+        without=(),
+    ):
+        """Send a signed request; ``signed_as`` (raw body, path) signs something else
+        than what is sent, ``without`` drops headers."""
         client = client or self.api_client
         timestamp = str(int(time.time()) if timestamp is None else timestamp)
         all_headers = {}
         if sign_it:
-            url_path, _sep, query = path.partition("?")
+            signed_raw, signed_path = signed_as or (raw, path)
+            url_path, _sep, query = signed_path.partition("?")
             all_headers.update(
                 {
                     "X-HC-Client": client.public_id,
                     "X-HC-Timestamp": timestamp,
-                    "X-HC-Signature": sign(secret or self.secret, timestamp, raw, BASE_PATH + url_path, query),
+                    "X-HC-Signature": sign(secret or self.secret, timestamp, signed_raw, BASE_PATH + url_path, query),
                 }
             )
         all_headers.update(headers or {})
+        for name in without:
+            del all_headers[name]
         return self.opener.request(
             method, self.base_url() + BASE_PATH + path, data=raw, headers=all_headers, timeout=60, allow_redirects=False
         )

@@ -7,7 +7,6 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import config, mute_logger
 
-from ..signing import sign
 from .common import ChargeCaptureCommon
 
 
@@ -30,36 +29,17 @@ class TestApiAuthentication(ChargeCaptureCommon):
         good = self._get(f"/events/{body['event_id']}?verbose=1")
         self.assertApiResponse(good, 200)
         # Signed without the query, sent with it: refused.
-        timestamp = str(int(time.time()))
-        headers = {
-            "X-HC-Client": self.api_client.public_id,
-            "X-HC-Timestamp": timestamp,
-            "X-HC-Signature": sign(self.secret, timestamp, b"", f"/api/healthcare/v1/events/{body['event_id']}", ""),
-        }
-        response = self.opener.get(
-            self.base_url() + f"/api/healthcare/v1/events/{body['event_id']}?verbose=1", headers=headers, timeout=30
-        )
+        path = f"/events/{body['event_id']}"
+        response = self._get(f"{path}?verbose=1", signed_as=(b"", path))
         self.assertApiError(response, 401, "unauthorized")
 
     def test_missing_headers(self):
-        raw = json.dumps(self._charge_event()).encode()
         for missing, check in (
             ("X-HC-Client", "client"),
             ("X-HC-Timestamp", "timestamp"),
             ("X-HC-Signature", "signature"),
         ):
-            timestamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/json",
-                "Idempotency-Key": "k",
-                "X-HC-Client": self.api_client.public_id,
-                "X-HC-Timestamp": timestamp,
-                "X-HC-Signature": sign(self.secret, timestamp, raw),
-            }
-            del headers[missing]
-            response = self.opener.post(
-                self.base_url() + "/api/healthcare/v1/events", data=raw, headers=headers, timeout=30
-            )
+            response = self._post(self._charge_event(), without=[missing])
             error = self.assertApiError(response, 401, "unauthorized")
             self.assertEqual(error["details"]["check"], check, missing)
         self.assertFalse(self._events())
@@ -78,21 +58,8 @@ class TestApiAuthentication(ChargeCaptureCommon):
 
     def test_tampered_body_wrong_secret_unknown_and_inactive_client(self):
         body = self._charge_event()
-        raw = json.dumps(body).encode()
         signed_for = json.dumps(dict(body, event_id="EVT-OTHER")).encode()
-        timestamp = str(int(time.time()))
-        tampered = self.opener.post(
-            self.base_url() + "/api/healthcare/v1/events",
-            data=raw,
-            headers={
-                "Content-Type": "application/json",
-                "Idempotency-Key": "k1",
-                "X-HC-Client": self.api_client.public_id,
-                "X-HC-Timestamp": timestamp,
-                "X-HC-Signature": sign(self.secret, timestamp, signed_for),
-            },
-            timeout=30,
-        )
+        tampered = self._post(body, key="k1", signed_as=(signed_for, "/events"))
         wrong_secret = self._post(body, secret="not-the-secret")
         unknown = self._post(body, client=self.env["hc.api.client"].new({"public_id": "hcc_nobody"}))
         self.api_client.active = False

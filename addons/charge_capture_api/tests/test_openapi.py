@@ -9,21 +9,16 @@ from openapi_spec_validator import validate as validate_openapi
 
 from odoo.tests import tagged
 
+from ..apispec.validator import resolve
 from ..controllers.main import HealthcareApiController
 from .common import ChargeCaptureCommon
 
 _keys = itertools.count()
 
 
-def _resolve(schema, document):
-    while "$ref" in schema:
-        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-    return schema
-
-
 def from_schema(schema, document):
     """A hypothesis strategy of values that match ``schema`` (the subset our schemas use)."""
-    schema = _resolve(schema, document)
+    schema = resolve(schema, document)
     if "discriminator" in schema:
         return st.one_of([from_schema({"$ref": ref}, document) for ref in schema["discriminator"]["mapping"].values()])
     if "enum" in schema:
