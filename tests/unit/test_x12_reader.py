@@ -17,9 +17,17 @@ from x12 import (
     validate,
 )
 
-SAMPLES = pathlib.Path("/work/shared/samples/x12")
-if not SAMPLES.exists():  # the samples may live beside the repository
-    SAMPLES = pathlib.Path(__file__).resolve().parents[3] / "shared" / "samples" / "x12"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SAMPLES_835 = ROOT / "addons" / "remittance_import" / "tests" / "samples"
+SAMPLES_OTHER = ROOT / "tests" / "unit" / "samples" / "x12"
+
+
+class _Samples:
+    def __truediv__(self, name):
+        return (SAMPLES_835 if name.endswith(".835") else SAMPLES_OTHER) / name
+
+
+SAMPLES = _Samples()
 
 ISA = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *241231*1200*^*00501*000000101*0*T*:~"
 
