@@ -65,3 +65,11 @@ class AccountMove(models.Model):
         result = super().unlink()
         self._hc_release_encounters(encounters)
         return result
+
+    def _hc_notify_claim_event(self, event, details=None):
+        """Hook: a claim event happened (``claim.paid``, ``claim.denied``...) for these invoices.
+
+        Empty in the core; ``charge_capture_api`` sends its outbound notifications from it,
+        so that the addon raising the event (e.g. remittance import) need not know it.
+        """
+        return True
