@@ -31,6 +31,10 @@ class AccountMoveLine(models.Model):
         string="Price Overridden", copy=False, help="The price was changed by hand after contract pricing."
     )
 
+    def _hc_expected_amount(self):
+        self.ensure_one()
+        return self.hc_expected_amount if self._hc_is_contract_priced() else super()._hc_expected_amount()
+
     def _hc_is_contract_priced(self):
         return bool(self.move_id.hc_contract_id and self.hc_encounter_line_id)
 
