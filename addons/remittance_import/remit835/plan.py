@@ -7,6 +7,7 @@ write-offs, the patient transfer or the exception, from a configurable
 the posting, so what the clerk previews is what gets posted.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -197,7 +198,16 @@ def plan_claim(claim, facts, mapping, tolerance=Decimal("0.00")):
 def build_plan(remittance, facts_by_claim, mapping=None, tolerance=Decimal("0.00")):
     """``facts_by_claim``: claim index → ``InvoiceFacts`` (missing = no invoice matched)."""
     mapping = mapping or CarcMapping()
-    claims = [plan_claim(c, facts_by_claim.get(c.index), mapping, tolerance) for c in remittance.claims]
+    claims = []
+    residuals = {}  # invoice key → what is still due after the claims planned so far
+    for claim in remittance.claims:
+        facts = facts_by_claim.get(claim.index)
+        if facts is not None:
+            facts = dataclasses.replace(facts, residual=residuals.get(facts.key, facts.residual))
+        claim_plan = plan_claim(claim, facts, mapping, tolerance)
+        if facts is not None and claim_plan.action in ("post", "reverse"):
+            residuals[facts.key] = facts.residual - claim_plan.applied
+        claims.append(claim_plan)
     plb = [PlanLine(p.reason, p.reference, p.amount) for p in remittance.provider_adjustments]
     amount = remittance.amount if remittance.credit_debit != "D" else -remittance.amount
     plan = Plan(amount, claims, plb)

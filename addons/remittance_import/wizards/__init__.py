@@ -1,0 +1,2 @@
+from . import hc_remittance_upload
+from . import hc_remittance_preview
