@@ -73,3 +73,35 @@ class AccountMove(models.Model):
         so that the addon raising the event (e.g. remittance import) need not know it.
         """
         return True
+
+    # --- Review hooks: extended by the addons that hold invoices ------------
+    def _hc_review_flags(self):
+        """Review flags of each invoice: ``{move: set of flag codes}``.
+
+        The core's flags are ``manual_invoice`` (a customer invoice without an
+        encounter), ``missing_diagnosis`` (its encounter has no diagnosis),
+        ``self_pay`` (no coverage) and ``discount`` (a line has a discount).
+        Other addons add their own (``price_override``, ``pricing_exception``).
+        """
+        flags = {}
+        for move in self:
+            codes = set()
+            if move.move_type == "out_invoice":
+                if not move.hc_encounter_id:
+                    codes.add("manual_invoice")
+                elif not move.hc_encounter_id.diagnosis_codes:
+                    codes.add("missing_diagnosis")
+                if not move.hc_coverage_id:
+                    codes.add("self_pay")
+                if any(line.discount for line in move.invoice_line_ids):
+                    codes.add("discount")
+            flags[move] = codes
+        return flags
+
+    def _hc_check_can_post(self):
+        """Hook called by ``_post`` before posting: raise UserError to refuse it."""
+        return True
+
+    def _post(self, soft=True):
+        self._hc_check_can_post()
+        return super()._post(soft=soft)
