@@ -86,3 +86,12 @@ class AccountMove(models.Model):
                 )
             )
         return super()._post(soft=soft)
+
+    def _hc_review_flags(self):
+        flags = super()._hc_review_flags()
+        for move in self:
+            if any(move.invoice_line_ids.mapped("hc_price_overridden")):
+                flags[move].add("price_override")
+            if move.hc_pricing_exception:
+                flags[move].add("pricing_exception")
+        return flags
