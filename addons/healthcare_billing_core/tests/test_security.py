@@ -51,9 +51,23 @@ class TestSecurity(HealthcareBillingCommon):
                 log.with_user(user).unlink()
             with self.assertRaises(AccessError):
                 self.env["hc.audit.log"].with_user(user).create({"action": "forged"})
-        self.assertEqual(log.with_user(self.clerk).action, "encounter.state")
+        self.assertEqual(log.with_user(self.env.user).action, "encounter.state")
         log.sudo().unlink()  # superuser mode only
         self.assertFalse(log.exists())
+
+    def test_audit_trail_is_read_by_managers_only(self):
+        """Clerks, supervisors and technical users cannot read the trail, over RPC (what its menu and URL load)."""
+        encounter = self._create_encounter()
+        encounter.with_user(self.clerk).action_ready()  # a clerk's own step is still recorded
+        log = self.env["hc.audit.log"].search([("res_id", "=", encounter.id), ("res_model", "=", "hc.encounter")])
+        self.assertEqual(log.user_id, self.clerk)
+        for user in (self.clerk, self.supervisor, self.integration, self.plain_user):
+            AuditLog = self.env["hc.audit.log"].with_user(user)
+            with self.assertRaises(AccessError):
+                AuditLog.search_read([("id", "=", log.id)], ["action", "details"])
+            with self.assertRaises(AccessError):
+                log.with_user(user).read(["action"])
+        self.assertEqual(log.with_user(self.env.user).read(["action"])[0]["action"], "encounter.state")
 
     def test_plain_employee_sees_no_encounter(self):
         self._create_encounter()
