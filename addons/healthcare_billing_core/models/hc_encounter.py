@@ -82,7 +82,11 @@ class HcEncounter(models.Model):
     )
     payer_id = fields.Many2one(related="coverage_id.payer_id", store=True, string="Payer", index=True)
     line_ids = fields.One2many(
-        comodel_name="hc.encounter.line", inverse_name="encounter_id", string="Services", copy=True
+        comodel_name="hc.encounter.line",
+        inverse_name="encounter_id",
+        string="Services",
+        copy=False,
+        help="Copied on duplication without the cancelled lines (see copy_data).",
     )
     state = fields.Selection(selection=STATES, required=True, default="draft", index=True, tracking=True, copy=False)
     invoice_ids = fields.One2many(
@@ -196,6 +200,19 @@ class HcEncounter(models.Model):
                 encounter, "encounter.state", {"from": old_states[encounter.id], "to": encounter.state}
             )
         return result
+
+    def copy_data(self, default=None):
+        """A duplicate bills the services still billable: cancelled lines are not revived."""
+        vals_list = super().copy_data(default=default)
+        if default and "line_ids" in default:
+            return vals_list
+        for encounter, vals in zip(self, vals_list, strict=True):
+            lines = encounter.line_ids.filtered(lambda line: not line.cancelled)
+            line_vals = lines.copy_data()
+            for data in line_vals:
+                data.pop("encounter_id", None)
+            vals["line_ids"] = [Command.create(data) for data in line_vals]
+        return vals_list
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):

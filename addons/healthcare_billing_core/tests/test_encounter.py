@@ -1,6 +1,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -83,3 +84,19 @@ class TestEncounter(HealthcareBillingCommon):
         self.assertEqual(logs.mapped("action"), ["encounter.state"])
         self.assertEqual(logs.details, {"from": "draft", "to": "ready"})
         self.assertEqual(logs.user_id, self.env.user)
+
+    def test_duplicate_does_not_revive_cancelled_lines(self):
+        """A clerk duplicating an encounter (list Actions or form) gets only its billable services."""
+        clerk = self._create_user("hc_dup_clerk", "group_hc_clerk")
+        encounter = self._create_encounter()
+        cancelled = encounter.line_ids.filtered(lambda line: line.product_id == self.draw)
+        cancelled.cancelled = True
+        copy = encounter.with_user(clerk).copy()
+        self.assertEqual(copy.state, "draft")
+        self.assertEqual(copy.line_ids.product_id, self.cbc)
+        self.assertFalse(any(copy.line_ids.mapped("cancelled")))
+        self.assertEqual(copy.amount_total, encounter.amount_total)
+        self.assertEqual(len(encounter.line_ids), 2, "the original keeps its cancelled line")
+        # A line given explicitly by the caller is taken as it is.
+        explicit = encounter.copy({"line_ids": [Command.create({"product_id": self.draw.id})]})
+        self.assertEqual(explicit.line_ids.product_id, self.draw)
