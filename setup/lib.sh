@@ -204,6 +204,17 @@ hc_secret_key() {
     cat "$file"
 }
 
+# The database master password (odoo.conf admin_passwd) of the local default:
+# random, generated once, independent of the key above.
+hc_master_password() {
+    local file="$HC_LOCAL/master_password"
+    if [ ! -s "$file" ]; then
+        (umask 077 && "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(24))' > "$file")
+    fi
+    chmod 600 "$file"
+    cat "$file"
+}
+
 hc_write_config() {
     if [ -z "${HC_ODOO_RC:-}" ] && [ -f "$HC_ROOT/odoo.conf" ]; then
         HC_ODOO_RC="$HC_ROOT/odoo.conf"
@@ -232,7 +243,7 @@ db_user = ${PGUSER:-}
 db_password = ${PGPASSWORD:-False}
 http_interface = 127.0.0.1
 http_port = ${HC_HTTP_PORT:-8069}
-admin_passwd = $(hc_secret_key | cut -c1-24)
+admin_passwd = $(hc_master_password)
 hc_secret_key = $(hc_secret_key)
 CONF
 }
