@@ -4,6 +4,10 @@ from odoo import api, models
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(self.env["product.template"]._hc_no_default_sales_tax(vals_list))
+
     @api.model
     def _hc_find_service(self, code_system, code, company=None):
         """Return the billable service with this code visible for ``company``."""

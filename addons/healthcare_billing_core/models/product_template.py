@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
 from ..codes import parse_modifiers
 
@@ -34,6 +35,23 @@ class ProductTemplate(models.Model):
     def _compute_hc_is_billable_service(self):
         for template in self:
             template.hc_is_billable_service = bool(template.hc_code_system and template.hc_service_code)
+
+    @api.model
+    def _hc_no_default_sales_tax(self, vals_list):
+        """Healthcare services carry no sales tax unless one is given on purpose.
+
+        Odoo puts the company's default sales tax on every new product; for a
+        service with a billing code the default is no tax.  Called before the
+        defaults are filled in, by ``create`` of templates and of variants.
+        """
+        for vals in vals_list:
+            if vals.get("hc_code_system") and vals.get("hc_service_code") and "taxes_id" not in vals:
+                vals["taxes_id"] = [Command.clear()]
+        return vals_list
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(self._hc_no_default_sales_tax(vals_list))
 
     @api.constrains("hc_code_system", "hc_service_code")
     def _check_hc_service_code(self):

@@ -144,3 +144,22 @@ class TestBilling(HealthcareBillingCommon):
         priced = encounter._hc_price_lines(encounter.line_ids)
         self.assertEqual(set(priced), set(encounter.line_ids))
         self.assertEqual(priced[encounter.line_ids[0]], {"quantity": 1.0, "price_unit": 31.08})
+
+    def test_services_carry_no_default_sales_tax(self):
+        """A service created without taxes does not get the company's default sales tax."""
+        self.assertTrue(self.company.account_sale_tax_id, "the test company has a default sales tax")
+        vals = {"name": "Lipid panel", "type": "service", "hc_code_system": "CPT", "list_price": 18.0}
+        untaxed = self.env["product.product"].create({**vals, "hc_service_code": "85998"})
+        self.assertFalse(untaxed.taxes_id)
+        taxed = self.env["product.product"].create(
+            {**vals, "hc_service_code": "85999", "taxes_id": [Command.set(self.company.account_sale_tax_id.ids)]}
+        )
+        self.assertEqual(taxed.taxes_id, self.company.account_sale_tax_id, "a tax set on purpose is kept")
+        plain = self.env["product.product"].create({"name": "Gift card", "type": "service"})
+        self.assertEqual(plain.taxes_id, self.company.account_sale_tax_id, "other products keep Odoo's default")
+        encounter = self._create_encounter(lines=[{"product_id": untaxed.id}])
+        encounter.action_ready()
+        invoice = encounter._hc_create_invoices()
+        self.assertFalse(invoice.invoice_line_ids.tax_ids)
+        self.assertEqual(invoice.amount_tax, 0.0)
+        self.assertEqual(invoice.amount_total, 18.0)
